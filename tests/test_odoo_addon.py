@@ -58,7 +58,9 @@ def database():
     name = f"hh_pytest_{uuid.uuid4().hex[:10]}"
     yield name
     subprocess.run(["dropdb", "--if-exists", name], capture_output=True)
-    shutil.rmtree(Path.home() / ".local/share/Odoo/filestore" / name, ignore_errors=True)
+    shutil.rmtree(
+        Path.home() / ".local/share/Odoo/filestore" / name, ignore_errors=True
+    )
 
 
 def _run_odoo(database: str, demo: bool, log: Path) -> str:
@@ -99,7 +101,9 @@ def _assert_clean(output: str) -> None:
     addon_tests = len(ADDON_TEST.findall(output))
     assert addon_tests > 0, f"no test of homehealth_scheduling ran:\n{tail}"
     bad_lines = [
-        line for line in output.splitlines() if " ERROR " in line or " CRITICAL " in line
+        line
+        for line in output.splitlines()
+        if " ERROR " in line or " CRITICAL " in line
     ]
     assert bad_lines == [], "\n".join(bad_lines[:20])
     assert output.startswith("exit code 0"), tail
