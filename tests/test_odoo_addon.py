@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import uuid
 from pathlib import Path
@@ -35,6 +36,12 @@ def _find_odoo() -> list[str] | None:
         return [str(ODOO_HOME / "odoo-bin")]
     found = shutil.which("odoo-bin")
     return [found] if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _addons_path(command: list[str]) -> str:
@@ -76,7 +83,10 @@ def _run_odoo(database: str, demo: bool, log: Path) -> str:
         "--test-tags",
         "/homehealth_scheduling",
         "--stop-after-init",
-        "--no-http",
+        # Browser tests start Odoo's HTTP server even with --no-http: keep it on
+        # loopback, on a port no other server uses.
+        "--http-interface=127.0.0.1",
+        f"--http-port={_free_port()}",
         "--log-level",
         "test",
         f"--logfile={log}",
