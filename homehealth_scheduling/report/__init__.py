@@ -1,0 +1,1 @@
+from . import homehealth_route_sheet
