@@ -16,11 +16,13 @@ import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 
 class InvalidInput(ValueError):
-    """Input that the engine cannot plan with; the message names the item and the fix."""
+    """Input that the engine cannot plan with.
+
+    The message names the item and the fix.
+    """
 
 
 # --------------------------------------------------------------------------------------
@@ -35,7 +37,10 @@ class Location:
     lon: float
 
     def __post_init__(self) -> None:
-        for name, value, limit in (("latitude", self.lat, 90), ("longitude", self.lon, 180)):
+        for name, value, limit in (
+            ("latitude", self.lat, 90),
+            ("longitude", self.lon, 180),
+        ):
             if not isinstance(value, (int, float)) or math.isnan(value):
                 raise InvalidInput(f"{name} {value!r} is not a number")
             if not -limit <= value <= limit:
@@ -45,13 +50,14 @@ class Location:
                 )
         if self.lat == 0 and self.lon == 0:
             raise InvalidInput(
-                "location (0, 0) is a missing coordinate, not a place; geocode the address"
+                "location (0, 0) is a missing coordinate, not a place; "
+                "geocode the address"
             )
 
 
 #: A place is either a geographic :class:`Location` or an index into a travel matrix
 #: given with the problem (``ProblemData.matrix``). One problem uses one kind only.
-Place = Union[Location, int]
+Place = Location | int
 
 
 @dataclass(frozen=True)
@@ -127,26 +133,34 @@ class Caregiver:
 
     def __post_init__(self) -> None:
         if not self.id:
-            raise InvalidInput("a caregiver has an empty id; give every caregiver an id")
+            raise InvalidInput(
+                "a caregiver has an empty id; give every caregiver an id"
+            )
         object.__setattr__(self, "skills", frozenset(self.skills))
         object.__setattr__(self, "languages", frozenset(self.languages))
         object.__setattr__(self, "breaks", tuple(self.breaks))
         if self.shift_end < self.shift_start:
             raise InvalidInput(
-                f"caregiver {self.id!r}: shift ends ({self.shift_end}) before it starts "
-                f"({self.shift_start}); for an overnight shift give the end on the next day"
+                f"caregiver {self.id!r}: shift ends ({self.shift_end}) before it "
+                f"starts ({self.shift_start}); for an overnight shift give the end "
+                "on the next day"
             )
         if self.max_overtime < 0:
-            raise InvalidInput(f"caregiver {self.id!r}: max_overtime must not be negative")
+            raise InvalidInput(
+                f"caregiver {self.id!r}: max_overtime must not be negative"
+            )
         for name in ("max_work", "max_visits", "max_workload"):
             value = getattr(self, name)
             if value is not None and value < 0:
-                raise InvalidInput(f"caregiver {self.id!r}: {name} must not be negative")
+                raise InvalidInput(
+                    f"caregiver {self.id!r}: {name} must not be negative"
+                )
         if self.speed_kmh <= 0:
             raise InvalidInput(f"caregiver {self.id!r}: speed_kmh must be positive")
         if self.detour_factor < 1:
             raise InvalidInput(
-                f"caregiver {self.id!r}: detour_factor {self.detour_factor} is below 1; "
+                f"caregiver {self.id!r}: detour_factor {self.detour_factor} is "
+                "below 1; "
                 "road distance is never shorter than the straight line"
             )
 
@@ -192,32 +206,39 @@ class Visit:
         for name in ("required_skills", "excluded_caregivers", "preferred_caregivers"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
         if self.allowed_caregivers is not None:
-            object.__setattr__(self, "allowed_caregivers", frozenset(self.allowed_caregivers))
+            object.__setattr__(
+                self, "allowed_caregivers", frozenset(self.allowed_caregivers)
+            )
         if self.duration < 0:
-            raise InvalidInput(f"visit {self.id!r}: duration {self.duration} is negative")
+            raise InvalidInput(
+                f"visit {self.id!r}: duration {self.duration} is negative"
+            )
         for caregiver_id, seconds in self.duration_by_caregiver.items():
             if seconds < 0:
                 raise InvalidInput(
-                    f"visit {self.id!r}: duration for caregiver {caregiver_id!r} is negative"
+                    f"visit {self.id!r}: duration for caregiver {caregiver_id!r} "
+                    "is negative"
                 )
         if self.priority < 1:
             raise InvalidInput(f"visit {self.id!r}: priority must be 1 or more")
         if self.workload < 0:
             raise InvalidInput(f"visit {self.id!r}: workload must not be negative")
         ordered = sorted(self.windows, key=lambda w: w.start)
-        for before, after in zip(ordered, ordered[1:]):
+        for before, after in zip(ordered, ordered[1:], strict=False):
             if after.start <= before.end:
                 raise InvalidInput(
                     f"visit {self.id!r}: time windows {before.start}-{before.end} and "
                     f"{after.start}-{after.end} overlap; merge them into one"
                 )
         object.__setattr__(self, "windows", tuple(ordered))
-        if self.pinned_start is not None and self.windows and self.hard_windows:
-            if not any(w.contains(self.pinned_start) for w in self.windows):
-                raise InvalidInput(
-                    f"visit {self.id!r}: pinned start {self.pinned_start} is outside every "
-                    "time window; move the pin or widen the window"
-                )
+        pinned_outside = self.pinned_start is not None and not any(
+            w.contains(self.pinned_start) for w in self.windows
+        )
+        if self.windows and self.hard_windows and pinned_outside:
+            raise InvalidInput(
+                f"visit {self.id!r}: pinned start {self.pinned_start} is outside "
+                "every time window; move the pin or widen the window"
+            )
 
     def duration_for(self, caregiver_id: str) -> int:
         return self.duration_by_caregiver.get(caregiver_id, self.duration)
@@ -251,22 +272,28 @@ class Link:
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", LinkKind(self.kind))
         if self.first == self.second:
-            raise InvalidInput(f"link {self.first!r} -> {self.second!r} joins a visit to itself")
+            raise InvalidInput(
+                f"link {self.first!r} -> {self.second!r} joins a visit to itself"
+            )
         if self.min_gap < 0:
             raise InvalidInput(
-                f"link {self.first!r} -> {self.second!r}: min_gap must not be negative; "
+                f"link {self.first!r} -> {self.second!r}: min_gap must not be "
+                "negative; "
                 "swap first and second instead"
             )
         if self.max_gap is not None and self.max_gap < self.min_gap:
             raise InvalidInput(
-                f"link {self.first!r} -> {self.second!r}: max_gap {self.max_gap} is below "
+                f"link {self.first!r} -> {self.second!r}: max_gap {self.max_gap} "
+                "is below "
                 f"min_gap {self.min_gap}"
             )
 
 
 @dataclass(frozen=True)
 class TravelMatrix:
-    """Travel between matrix places: ``duration[i][j]`` seconds, ``distance[i][j]`` metres.
+    """Travel between matrix places.
+
+    ``duration[i][j]`` is in seconds and ``distance[i][j]`` in metres.
 
     Used when places are integer indices. Durations are used as given for every
     caregiver.
@@ -279,16 +306,20 @@ class TravelMatrix:
         n = len(self.duration)
         if len(self.distance) != n:
             raise InvalidInput(
-                f"travel matrix: {n} duration rows but {len(self.distance)} distance rows"
+                f"travel matrix: {n} duration rows but {len(self.distance)} "
+                "distance rows"
             )
         for name, rows in (("duration", self.duration), ("distance", self.distance)):
             for i, row in enumerate(rows):
                 if len(row) != n:
                     raise InvalidInput(
-                        f"travel matrix: {name} row {i} has {len(row)} values, expected {n}"
+                        f"travel matrix: {name} row {i} has {len(row)} values, "
+                        f"expected {n}"
                     )
                 if any(value < 0 for value in row):
-                    raise InvalidInput(f"travel matrix: {name} row {i} has a negative value")
+                    raise InvalidInput(
+                        f"travel matrix: {name} row {i} has a negative value"
+                    )
 
     @property
     def size(self) -> int:
