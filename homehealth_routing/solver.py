@@ -85,7 +85,9 @@ METAHEURISTICS: dict[str, int] = {
 
 #: Metaheuristics that "auto" takes turns with, each continuing from the best plan so
 #: far until the time limit. Tabu search often stops on its own before the limit, and
-#: guided local search then moves on from where it stopped.
+#: guided local search then moves on from where it stopped. On the 56 Solomon
+#: instances at 30 s each (one run, shared 2-core machine) the mean gap to the best
+#: known distance was 3.2 %, against 4.5 % for guided local search alone.
 AUTO_METAHEURISTICS: tuple[int, ...] = (
     _METAHEURISTIC.TABU_SEARCH,
     _METAHEURISTIC.GUIDED_LOCAL_SEARCH,
@@ -639,10 +641,10 @@ class _Model:
         search.local_search_metaheuristic = metaheuristic
         search.time_limit.FromMilliseconds(max(int(time_limit * 1000), 1))
         if self.n_visits > _FULL_INSERTION_VISITS:
-            # Cheapest insertion over every pair of visits grows too slow: with
-            # 1,000 visits and 80 caregivers it had not finished its first plan
-            # after 15 s. Considering the nearest visits only keeps it within
-            # seconds.
+            # Cheapest insertion over every pair of visits grows too slow. With
+            # 1,000 visits and 80 caregivers it had no first plan after 15 s on a
+            # shared 2-core machine; with the nearest 5 % of visits it had one
+            # after 6-9 s there.
             insertion = search.global_cheapest_insertion_first_solution_parameters
             insertion.neighbors_ratio = max(
                 _FULL_INSERTION_VISITS / 4 / self.n_visits, 0.02
