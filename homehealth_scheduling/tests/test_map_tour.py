@@ -10,6 +10,9 @@ import base64
 import logging
 import os
 import pathlib
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser, save_test_file
@@ -24,6 +27,9 @@ MAP_URL = (
 # Where the test writes a screenshot of the drawn map. Without the variable,
 # it goes to Odoo's screenshots directory (--screenshots, default under /tmp).
 SCREENSHOT_ENV = "HOMEHEALTH_MAP_SCREENSHOT"
+# The same for the demo agency's day, in a database with the demo data.
+DEMO_SCREENSHOT_ENV = "HOMEHEALTH_DEMO_MAP_SCREENSHOT"
+CHICAGO = pytz.timezone("America/Chicago")
 
 
 @tagged("post_install", "-at_install")
@@ -41,7 +47,35 @@ class TestRouteMapTour(HttpCase, RouteDayCase):
         else:
             save_test_file(type(self).__name__, png, "route_map_", logger=_logger)
 
-    def _capture_map(self, login, route_count):
+    def test_map_demo_day(self):
+        first = self.env.ref(
+            "homehealth_scheduling.demo_visit_01", raise_if_not_found=False
+        )
+        if not first or not first.planned_start:
+            self.skipTest("the database has no demo data")
+        day = pytz.utc.localize(first.planned_start).astimezone(CHICAGO).date()
+        day_start = CHICAGO.localize(datetime.combine(day, time.min))
+        day_start = day_start.astimezone(pytz.utc).replace(tzinfo=None)
+        visits = self.env["homehealth.visit"].search(
+            [
+                ("planned_start", ">=", day_start),
+                ("planned_start", "<", day_start + timedelta(days=1)),
+                ("caregiver_id", "!=", False),
+                ("state", "!=", "cancelled"),
+                ("state", "!=", "missed"),
+            ]
+        )
+        caregivers = visits.caregiver_id
+        self.assertGreater(len(caregivers), 1, "the demo day has one route or none")
+        url = MAP_URL.replace("2026-03-11", day.isoformat())
+        png = self._capture_map("hh_scheduler", len(caregivers), url=url)
+        self.assertTrue(png.startswith(b"\x89PNG"))
+        target = os.environ.get(DEMO_SCREENSHOT_ENV)
+        if target:
+            pathlib.Path(target).write_bytes(png)
+            _logger.info("Demo day route map screenshot written to %s", target)
+
+    def _capture_map(self, login, route_count, url=MAP_URL):
         """Open the map in a new headless browser and return a PNG of the page.
 
         NOTE: HttpCase has no public call that keeps the browser open after a
@@ -52,7 +86,7 @@ class TestRouteMapTour(HttpCase, RouteDayCase):
             self.authenticate(login, login, browser=browser)
             self.cr.flush()
             self.cr.clear()
-            browser.navigate_to(self.base_url() + MAP_URL, wait_stop=True)
+            browser.navigate_to(self.base_url() + url, wait_stop=True)
             drawn = browser._wait_ready(
                 "document.querySelectorAll("
                 "'.o_hh_route_map_canvas path.o_hh_route_line').length === "
