@@ -14,7 +14,7 @@ import pytz
 from geopy.distance import geodesic
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 try:
@@ -236,10 +236,14 @@ class HomehealthVisit(models.Model):
         by_caregiver = defaultdict(list)
         for visit in timed:
             by_caregiver[visit.caregiver_id].append(visit)
-        for caregiver, visit_list in by_caregiver.items():
-            visits = self.browse().union(*visit_list)
+        groups = {
+            caregiver: self.browse().union(*visit_list)
+            for caregiver, visit_list in by_caregiver.items()
+        }
+        schedule_data = self._homehealth_schedule_data(groups)
+        for caregiver, visits in groups.items():
             for visit, found in visits._homehealth_schedule_conflicts(
-                caregiver
+                caregiver, schedule_data[caregiver.id]
             ).items():
                 conflicts[visit] += found
         return conflicts
@@ -398,42 +402,157 @@ class HomehealthVisit(models.Model):
             found.append(("certification", message))
         return found
 
-    def _homehealth_schedule_conflicts(self, caregiver):
+    def _homehealth_schedule_conflicts(self, caregiver, schedule_data=None):
         """Return the time conflicts of visits of one caregiver.
 
         ``self`` contains visits of ``caregiver`` with planned start and end. They
         are compared with each other and with the caregiver's other active
-        visits in the same local weeks.
+        visits in the same local weeks. ``schedule_data`` is the caregiver's
+        entry of ``_homehealth_schedule_data``, read here when not given.
         """
-        tz = pytz.timezone(caregiver._get_tz())
-        first_week, last_week = self._homehealth_week_bounds(
-            min(self.mapped("planned_start")), max(self.mapped("planned_end")), tz
-        )
-        range_start = first_week - NEIGHBOUR_SPAN
-        range_end = last_week + NEIGHBOUR_SPAN
-        stored_ids = [visit._origin.id for visit in self if visit._origin]
-        others = (
-            self.env["homehealth.visit"]
-            .sudo()
-            .search(
-                [
-                    ("caregiver_id", "=", caregiver.id),
-                    ("state", "not in", INACTIVE_STATES),
-                    ("planned_start", "<", range_end),
-                    ("planned_end", ">", range_start),
-                    ("id", "not in", stored_ids),
-                ]
-            )
-        )
+        if schedule_data is None:
+            schedule_data = self._homehealth_schedule_data({caregiver: self})[
+                caregiver.id
+            ]
+        tz = schedule_data["tz"]
         schedule = sorted(
-            list(self) + list(others),
+            list(self) + schedule_data["others"],
             key=lambda visit: (visit.planned_start, visit.planned_end, visit.id or 0),
         )
         found = defaultdict(list)
         self._homehealth_overlap_conflicts(caregiver, schedule, tz, found)
-        self._homehealth_availability_conflicts(caregiver, tz, found)
+        self._homehealth_availability_conflicts(caregiver, tz, found, schedule_data)
         self._homehealth_limit_conflicts(caregiver, schedule, tz, found)
         return found
+
+    def _homehealth_schedule_data(self, groups):
+        """Read what the time rules need for several caregivers at once.
+
+        ``groups`` maps each caregiver to its visits (in ``self``) that have a
+        planned start and end. The reads take a number of queries that does
+        not depend on the number of caregivers: one search of the other
+        visits, one search of time off and one computation of working hours
+        per distinct (working hours, time zone, company).
+
+        :return: ``{caregiver id: dict}``. Its key ``tz`` is the caregiver's
+            time zone. ``others`` lists the caregiver's other active visits in
+            the local weeks of its visits, one day either side. ``intervals``
+            are the working intervals from the first start to the last end of
+            its visits, or ``None`` without working hours. ``leaves`` are the
+            ``(start, end, name)`` of the time off in that range.
+        """
+        data = {}
+        ranges = defaultdict(list)
+        for caregiver, visits in groups.items():
+            tz = pytz.timezone(caregiver._get_tz())
+            start = min(visits.mapped("planned_start"))
+            end = max(visits.mapped("planned_end"))
+            first_week, last_week = self._homehealth_week_bounds(start, end, tz)
+            span = (first_week - NEIGHBOUR_SPAN, last_week + NEIGHBOUR_SPAN)
+            ranges[span].append(caregiver.id)
+            data[caregiver.id] = {
+                "tz": tz,
+                "start": start,
+                "end": end,
+                "stored_ids": {visit._origin.id for visit in visits if visit._origin},
+                "others": [],
+                "intervals": None,
+                "leaves": [],
+            }
+        if data:
+            self._homehealth_read_other_visits(data, ranges)
+            self._homehealth_read_availability(data)
+        return data
+
+    def _homehealth_read_other_visits(self, data, ranges):
+        """Fill ``others`` of ``data`` with one search over all caregivers.
+
+        ``ranges`` maps each ``(start, end)`` range of local weeks to the ids
+        of the caregivers whose visits fall in it.
+        """
+        domain = expression.OR(
+            [
+                [
+                    ("caregiver_id", "in", caregiver_ids),
+                    ("planned_start", "<", range_end),
+                    ("planned_end", ">", range_start),
+                ]
+                for (range_start, range_end), caregiver_ids in ranges.items()
+            ]
+        )
+        others = (
+            self.env["homehealth.visit"]
+            .sudo()
+            .search(expression.AND([[("state", "not in", INACTIVE_STATES)], domain]))
+        )
+        for other in others:
+            entry = data[other.caregiver_id.id]
+            if other.id not in entry["stored_ids"]:
+                entry["others"].append(other)
+
+    def _homehealth_read_availability(self, data):
+        """Fill ``intervals`` and ``leaves`` of ``data`` for all caregivers.
+
+        Working hours take one calendar computation per distinct (working
+        hours, time zone, company) and time off one search in all.
+
+        NOTE: both cover the range from the earliest visit start to the latest
+        visit end of all the caregivers, so a batch whose caregivers work in
+        distant weeks also computes the hours of the weeks in between.
+        """
+        employees = self.env["hr.employee"].sudo().browse(list(data))
+        start = min(entry["start"] for entry in data.values())
+        end = max(entry["end"] for entry in data.values())
+        intervals = employees._homehealth_work_intervals_batch(start, end)
+        calendars = {}
+        for employee in employees:
+            entry = data[employee.id]
+            if intervals[employee.id] is None:
+                continue
+            entry["intervals"] = [
+                (max(low, entry["start"]), min(high, entry["end"]))
+                for low, high in intervals[employee.id]
+                if low < entry["end"] and high > entry["start"]
+            ]
+            calendars[employee.id] = (
+                employee.resource_calendar_id
+                or employee.company_id.resource_calendar_id
+            )
+        if not calendars:
+            return
+
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("time_type", "=", "leave"),
+                    ("date_from", "<", end),
+                    ("date_to", ">", start),
+                    ("resource_id", "in", [False, *employees.resource_id.ids]),
+                    (
+                        "calendar_id",
+                        "in",
+                        [False, *{calendar.id for calendar in calendars.values()}],
+                    ),
+                    ("company_id", "in", [False, *employees.company_id.ids]),
+                ],
+                order="date_from, id",
+            )
+        )
+        for employee in employees:
+            if employee.id not in calendars:
+                continue
+            entry = data[employee.id]
+            entry["leaves"] = [
+                (leave.date_from, leave.date_to, leave.name or self.env._("time off"))
+                for leave in leaves
+                if leave.date_from < entry["end"]
+                and leave.date_to > entry["start"]
+                and leave.resource_id.id in (False, employee.resource_id.id)
+                and leave.calendar_id.id in (False, calendars[employee.id].id)
+                and leave.company_id.id in (False, employee.company_id.id)
+            ]
 
     @staticmethod
     def _homehealth_week_bounds(start, end, tz):
@@ -517,13 +636,14 @@ class HomehealthVisit(models.Model):
             return None
         return (patient.partner_latitude, patient.partner_longitude)
 
-    def _homehealth_availability_conflicts(self, caregiver, tz, found):
-        """Flag visits of ``self`` outside working hours or during time off."""
-        start = min(self.mapped("planned_start"))
-        end = max(self.mapped("planned_end"))
-        try:
-            intervals = caregiver._homehealth_work_intervals(start, end)
-        except UserError:
+    def _homehealth_availability_conflicts(self, caregiver, tz, found, schedule_data):
+        """Flag visits of ``self`` outside working hours or during time off.
+
+        ``schedule_data`` is the caregiver's entry of
+        ``_homehealth_schedule_data``, read for the visits of ``self``.
+        """
+        intervals = schedule_data["intervals"]
+        if intervals is None:
             for visit in self:
                 found[visit].append(
                     (
@@ -536,7 +656,7 @@ class HomehealthVisit(models.Model):
                     )
                 )
             return
-        leaves = caregiver._homehealth_time_off(start, end)
+        leaves = schedule_data["leaves"]
         leave_intervals = merge_intervals(
             (leave_start, leave_end) for leave_start, leave_end, _name in leaves
         )

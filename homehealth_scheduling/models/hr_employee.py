@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 import pytz
@@ -328,6 +329,64 @@ class HrEmployee(models.Model):
                 result[-1] = (result[-1][0], max(result[-1][1], end))
             else:
                 result.append((start, end))
+        return result
+
+    def _homehealth_work_intervals_batch(self, start_utc, end_utc):
+        """Compute ``_homehealth_work_intervals`` for every employee of ``self``.
+
+        The calendar computes the intervals once per distinct (working hours,
+        time zone, company) rather than once per employee.
+
+        :param start_utc: naive UTC datetime, start of the range (included)
+        :param end_utc: naive UTC datetime, end of the range (excluded)
+        :return: ``{employee id: sorted list of (start, end)}`` in naive UTC,
+            with ``None`` for an employee without working hours
+        """
+        start_utc = _to_naive_utc(start_utc)
+        end_utc = _to_naive_utc(end_utc)
+        result = {}
+        employees = self.sudo()
+        groups = defaultdict(employees.browse)
+        for employee in employees:
+            calendar = (
+                employee.resource_calendar_id
+                or employee.company_id.resource_calendar_id
+            )
+            if not calendar:
+                result[employee.id] = None
+                continue
+            result[employee.id] = []
+            key = (calendar, employee._get_tz(), employee.company_id)
+            groups[key] |= employee
+        if start_utc >= end_utc:
+            return result
+        for (calendar, tz_name, company), members in groups.items():
+            by_resource = calendar._work_intervals_batch(
+                pytz.utc.localize(start_utc),
+                pytz.utc.localize(end_utc),
+                resources=members.resource_id,
+                domain=[
+                    ("time_type", "=", "leave"),
+                    ("company_id", "in", [False, company.id]),
+                ],
+                tz=pytz.timezone(tz_name),
+            )
+            for employee in members:
+                merged = result[employee.id]
+                for interval_start, interval_end, _records in by_resource[
+                    employee.resource_id.id
+                ]:
+                    # As in _homehealth_work_intervals: 23:59:59.999999 is 24:00.
+                    if interval_end.microsecond == 999999:
+                        interval_end += timedelta(microseconds=1)
+                    start = max(_to_naive_utc(interval_start), start_utc)
+                    end = min(_to_naive_utc(interval_end), end_utc)
+                    if start >= end:
+                        continue
+                    if merged and merged[-1][1] >= start:
+                        merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+                    else:
+                        merged.append((start, end))
         return result
 
     def _homehealth_skills_on(self, date):

@@ -590,3 +590,71 @@ class TestCertificationBlockedVisits(ConflictCase):
         )
         # Every active future visit after the expiry is an RN visit: four of them.
         self.assertEqual(licence.blocked_visit_count, 4)
+
+
+class TestConflictQueries(ConflictCase):
+    """Recomputing the conflicts of a batch of visits takes a number of queries
+    that does not grow with the number of caregivers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team = cls.env["hr.employee"]
+        cls.team_visits = {}
+        for index in range(13):
+            caregiver = cls._create_caregiver(
+                name=f"Test Query Nurse {index}", max_visits_per_day=2
+            )
+            cls.env["homehealth.certification"].create(
+                {
+                    "employee_id": caregiver.id,
+                    "type_id": cls.type_wound.id,
+                    "issue_date": date(2024, 1, 1),
+                    "expiry_date": date(2030, 1, 1),
+                }
+            )
+            cls.env["resource.calendar.leaves"].create(
+                {
+                    "name": f"Test Query Leave {index}",
+                    "resource_id": caregiver.resource_id.id,
+                    "date_from": at(2026, 4, 14, 11),
+                    "date_to": at(2026, 4, 14, 12),
+                    "time_type": "leave",
+                }
+            )
+            visits = cls.env["homehealth.visit"]
+            # Early (outside hours), two back to back, one in the time off.
+            for hour in (7, 9, 10, 11):
+                visits |= cls._create_visit(
+                    patient=cls.lincoln_park,
+                    caregiver=caregiver,
+                    planned_start=at(2026, 4, 14, hour),
+                    state="planned",
+                    required_certification_type_ids=[Command.set(cls.type_wound.ids)],
+                )
+            cls.team |= caregiver
+            cls.team_visits[caregiver] = visits
+
+    def _recompute_queries(self, caregivers):
+        visits = self.env["homehealth.visit"].union(
+            *(self.team_visits[caregiver] for caregiver in caregivers)
+        )
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        visits._homehealth_recompute_conflicts()
+        return self.cr.sql_log_count - before
+
+    def test_queries_do_not_grow(self):
+        self._recompute_queries(self.team[:1])
+        queries_3 = self._recompute_queries(self.team[1:4])
+        queries_9 = self._recompute_queries(self.team[4:])
+        self.assertLessEqual(queries_9, queries_3)
+
+    def test_batch_keeps_conflicts(self):
+        # Checked in one batch of nine caregivers, each caregiver's visit in the
+        # time off still gets its own time off conflict.
+        self._recompute_queries(self.team[4:])
+        for caregiver in self.team[4:]:
+            in_leave = self.team_visits[caregiver][3]
+            with self.subTest(caregiver=caregiver.name):
+                self.assertIn("time_off", codes(in_leave))
