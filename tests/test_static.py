@@ -118,6 +118,7 @@ def test_ruff_lint():
             "homehealth_routing",
             "homehealth_scheduling",
             "tests",
+            "benchmarks",
         ],
         cwd=ROOT,
         capture_output=True,
