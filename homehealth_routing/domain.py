@@ -1,6 +1,6 @@
 """Domain input and output of the routing engine.
 
-Every value that the solver sees is an integer: times are seconds counted from the
+Every value that the solver works with is an integer: times are seconds counted from the
 problem's origin (``ProblemData.origin``, an arbitrary instant such as midnight of the
 planning day in UTC), distances are metres. Benchmark readers use the instance's own
 units, scaled to integers. Conversions happen once, at the boundary.
