@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from .decompose import split_problem
 from .domain import (
     BreakTaken,
     Caregiver,
@@ -168,10 +169,14 @@ def solve(problem: ProblemData, params: SolveParams) -> Solution:
         )
         solution = Solution((), unassigned, "optimal", 0)
     else:
-        model = _Model(problem, params, travel, eligibility, planned)
-        remaining = params.time_limit - (time.monotonic() - started)
-        limit = max(remaining, params.time_limit * _MIN_SEARCH_SHARE)
-        solution = model.solve(first_solution, metaheuristics, limit)
+        parts = split_problem(problem, eligibility, params)
+        if len(parts) > 1:
+            solution = _solve_parts(parts, eligibility, params, started)
+        else:
+            model = _Model(problem, params, travel, eligibility, planned)
+            remaining = params.time_limit - (time.monotonic() - started)
+            limit = max(remaining, params.time_limit * _MIN_SEARCH_SHARE)
+            solution = model.solve(first_solution, metaheuristics, limit)
 
     solution = replace(solution, solve_seconds=time.monotonic() - started)
     if params.check:
@@ -186,6 +191,41 @@ def solve(problem: ProblemData, params: SolveParams) -> Solution:
             )
         solution = replace(solution, violations=tuple(violations))
     return solution
+
+
+def _solve_parts(
+    parts: list[tuple[ProblemData, SolveParams]],
+    eligibility: Eligibility,
+    params: SolveParams,
+    started: float,
+) -> Solution:
+    """Plan independent parts one after the other and join their plans.
+
+    Each part gets a share of the time left in proportion to its number of visits,
+    so a part that ends early leaves its time to the parts after it.
+    """
+    _logger.info(
+        "the problem splits into %d independent parts (%s visits)",
+        len(parts),
+        ", ".join(str(len(part.visits)) for part, _params in parts),
+    )
+    routes: list[Route] = []
+    unassigned = [eligibility.excluded[i] for i in sorted(eligibility.excluded)]
+    objective = 0
+    statuses = set()
+    visits_left = sum(len(part.visits) for part, _params in parts)
+    for part, part_params in parts:
+        remaining = params.time_limit - (time.monotonic() - started)
+        share = remaining * len(part.visits) / visits_left
+        limit = max(share, params.time_limit * _MIN_SEARCH_SHARE / len(parts))
+        visits_left -= len(part.visits)
+        part_solution = solve(part, replace(part_params, time_limit=limit, check=False))
+        routes.extend(part_solution.routes)
+        unassigned.extend(part_solution.unassigned)
+        objective += part_solution.objective
+        statuses.add(part_solution.status)
+    status = statuses.pop() if len(statuses) == 1 else "feasible"
+    return Solution(tuple(routes), tuple(unassigned), status, objective)
 
 
 def _lookup(table: dict[str, int], name: str, field_name: str) -> int:
