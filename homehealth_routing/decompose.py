@@ -45,10 +45,10 @@ def split_problem(
         for caregiver_index in eligibility.qualified.get(i, ()):
             union(i, visit_count + caregiver_index)
     index_of = {visit.id: i for i, visit in enumerate(problem.visits)}
-    kept = set(planned)
+    planned_set = set(planned)
     for link in problem.links:
         first, second = index_of[link.first], index_of[link.second]
-        if first in kept and second in kept:
+        if first in planned_set and second in planned_set:
             union(first, second)
 
     visits_by_root: dict[int, list[int]] = {}
@@ -63,7 +63,8 @@ def split_problem(
 
     parts = []
     for root, visit_indices in visits_by_root.items():
-        caregivers = tuple(problem.caregivers[k] for k in caregivers_by_root[root])
+        caregiver_indices = caregivers_by_root.get(root, [])
+        caregivers = tuple(problem.caregivers[k] for k in caregiver_indices)
         parts.append(_part(problem, params, visit_indices, caregivers))
     parts.sort(key=lambda part: len(part[0].visits), reverse=True)
     return parts
