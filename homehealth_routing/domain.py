@@ -5,9 +5,9 @@ problem's origin (``ProblemData.origin``, an arbitrary instant such as midnight 
 planning day in UTC), distances are metres. Benchmark readers use the instance's own
 units, scaled to integers. Conversions happen once, at the boundary.
 
-The input classes are frozen dataclasses and validate themselves in ``__post_init__``;
-an invalid value raises :class:`InvalidInput` with a message that names the item and
-the fix.
+The input classes are frozen dataclasses that validate themselves in
+``__post_init__``. An invalid value raises :class:`InvalidInput`, whose message names
+the item and the fix.
 """
 
 from __future__ import annotations
@@ -245,7 +245,7 @@ class Visit:
 
 
 class LinkKind(str, enum.Enum):
-    """How two linked visits relate in time."""
+    """Timing relation between two linked visits."""
 
     #: Both visits start at the same moment (a two-person visit).
     SAME_START = "same_start"
@@ -375,11 +375,15 @@ class ProblemData:
 class SolveParams:
     """Weights and limits of one solve.
 
-    The objective is, in order of usual magnitude: a penalty for each unassigned visit
-    (``unassigned_penalty`` times the visit's priority, made larger automatically than
-    any detour the matrix allows), overtime and lateness on soft windows (per second),
-    travel (per second of travel time, or per metre when ``objective`` is
-    ``"distance"``), caregiver costs, and a bonus for preferred caregivers.
+    The objective adds, from the usually largest term to the smallest:
+
+    - a penalty for each unassigned visit, ``unassigned_penalty`` times the visit's
+      priority, raised automatically above any detour the matrix allows;
+    - overtime and lateness on soft windows, per second;
+    - travel, per second of travel time, or per metre when ``objective`` is
+      ``"distance"``, and the caregivers' own costs;
+    - a cost for a visit given to a caregiver outside its preferred ones, and for a
+      visit moved away from its caregiver in ``initial_assignment``.
     """
 
     time_limit: float = 10.0
@@ -418,7 +422,10 @@ class SolveParams:
 
 
 class Reason(str, enum.Enum):
-    """Why a visit is unassigned (machine-readable; ``Unassigned.detail`` says more)."""
+    """Reason code of an unassigned visit.
+
+    ``Unassigned.detail`` explains the reason in words.
+    """
 
     NO_QUALIFIED_CAREGIVER = "no_qualified_caregiver"
     OUTSIDE_EVERY_WINDOW = "outside_every_window"

@@ -3,7 +3,8 @@
 Odoo is not a package on PyPI, so it cannot be a dependency of this project. These
 tests use an Odoo that is already installed on the machine, found at
 ``/opt/odoo18/odoo-bin`` (with its virtual environment in ``/opt/odoo18/venv``) or as
-``odoo-bin`` on the PATH. Without one, they are skipped with one line that says so.
+``odoo-bin`` on the PATH. Without one, they are skipped, and pytest prints the
+reason on one line.
 
 Each test creates a new database on the local PostgreSQL, installs the addon with its
 tests enabled, reads Odoo's own test report from the log, and drops the database.
