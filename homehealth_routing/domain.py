@@ -386,6 +386,8 @@ class SolveParams:
       visit moved away from its caregiver in ``initial_assignment``.
     """
 
+    #: Seconds that the whole call may take: checks of the input, search, and the
+    #: check of the plan.
     time_limit: float = 10.0
     objective: str = "time"
     unassigned_penalty: int = 1_000_000
@@ -402,8 +404,12 @@ class SolveParams:
     #: Visit id -> caregiver id of a current plan, used as the starting point and by
     #: ``change_weight``.
     initial_assignment: Mapping[str, str] = field(default_factory=dict)
+    #: OR-Tools first solution strategy, lower case, or "auto" (savings from a
+    #: common depot, otherwise parallel cheapest insertion).
     first_solution: str = "auto"
-    metaheuristic: str = "guided_local_search"
+    #: OR-Tools local search metaheuristic, lower case, or "auto" (tabu search and
+    #: guided local search in turn).
+    metaheuristic: str = "auto"
     #: Seconds between progress log lines during the search; 0 turns them off.
     progress_interval: float = 0.0
     check: bool = True

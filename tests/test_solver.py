@@ -745,3 +745,51 @@ def test_solver_unknown_metaheuristic():
             [Visit("v", 1, HOUR)],
             params=SolveParams(metaheuristic="annealing"),
         )
+
+
+def test_solver_caregivers_share_start_but_not_end():
+    """Caregivers who leave from one place keep their own end of the day.
+
+    All three leave from place 0; two of them finish at place 6. Places lie on a
+    line, 10 minutes apart. Doing both visits on the way to place 6 takes 60
+    minutes of travel; every other plan takes at least 80.
+    """
+    caregivers = [day("back_home"), day("to_six_a", end=6), day("to_six_b", end=6)]
+    visits = [
+        Visit("v1", 1, 30 * MINUTE, windows=(TimeWindow(8 * HOUR, 9 * HOUR),)),
+        Visit("v5", 5, 30 * MINUTE, windows=(TimeWindow(14 * HOUR, 15 * HOUR),)),
+    ]
+    problem = ProblemData(tuple(caregivers), tuple(visits), (), line_matrix(7, 600))
+
+    solution = solve(problem, PARAMS)
+
+    assert solution.violations == ()
+    assert len(solution.routes) == 1
+    route = solution.routes[0]
+    assert route.caregiver_id in ("to_six_a", "to_six_b")
+    assert [stop.visit_id for stop in route.stops] == ["v1", "v5"]
+    assert route.travel_time == 60 * MINUTE
+    assert route.arrival_home == route.stops[-1].end + 10 * MINUTE
+
+
+def test_auto_first_solution_choice():
+    """Savings only from one shared depot, with visits alike and none pinned."""
+    from ortools.constraint_solver import routing_enums_pb2
+
+    from homehealth_routing.solver import _auto_first_solution
+
+    strategy = routing_enums_pb2.FirstSolutionStrategy
+    visits = (Visit("v1", 1, HOUR), Visit("v2", 2, HOUR))
+    depot = ProblemData((day("a"), day("b")), visits)
+    homes = ProblemData((day("a"), day("b", start=3)), visits)
+    pinned = ProblemData(
+        (day("a"), day("b")), (*visits, Visit("v3", 3, HOUR, pinned_caregiver="a"))
+    )
+    urgent = ProblemData(
+        (day("a"), day("b")), (*visits, Visit("v3", 3, HOUR, priority=5))
+    )
+
+    assert _auto_first_solution(depot) == strategy.SAVINGS
+    assert _auto_first_solution(homes) == strategy.PARALLEL_CHEAPEST_INSERTION
+    assert _auto_first_solution(pinned) == strategy.PARALLEL_CHEAPEST_INSERTION
+    assert _auto_first_solution(urgent) == strategy.PARALLEL_CHEAPEST_INSERTION

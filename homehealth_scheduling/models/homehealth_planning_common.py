@@ -26,7 +26,7 @@ SETTING_DEFAULTS = {
     "default_time_limit": 10.0,
     "continuity_weight": 10,
     "first_solution": "auto",
-    "metaheuristic": "guided_local_search",
+    "metaheuristic": "auto",
 }
 
 #: Visits that a run may assign and write.
