@@ -747,7 +747,7 @@ def test_solver_unknown_metaheuristic():
         )
 
 
-def test_solver_caregivers_share_start_but_not_end():
+def test_solver_shared_start_own_end():
     """Caregivers who leave from one place keep their own end of the day.
 
     All three leave from place 0; two of them finish at place 6. Places lie on a
