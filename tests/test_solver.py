@@ -750,9 +750,9 @@ def test_solver_unknown_metaheuristic():
 def test_solver_shared_start_own_end():
     """Caregivers who leave from one place keep their own end of the day.
 
-    All three leave from place 0; two of them finish at place 6. Places lie on a
-    line, 10 minutes apart. Doing both visits on the way to place 6 takes 60
-    minutes of travel; every other plan takes at least 80.
+    All three leave from place 0, and two of them finish at place 6. Places lie on
+    a line, 10 minutes apart. Doing both visits on the way to place 6 takes 60
+    minutes of travel, and every other plan takes at least 80.
     """
     caregivers = [day("back_home"), day("to_six_a", end=6), day("to_six_b", end=6)]
     visits = [
@@ -777,6 +777,7 @@ def test_auto_first_solution_choice():
     from ortools.constraint_solver import routing_enums_pb2
 
     from homehealth_routing.solver import _auto_first_solution
+    from homehealth_routing.travel import Travel
 
     strategy = routing_enums_pb2.FirstSolutionStrategy
     visits = (Visit("v1", 1, HOUR), Visit("v2", 2, HOUR))
@@ -789,7 +790,10 @@ def test_auto_first_solution_choice():
         (day("a"), day("b")), (*visits, Visit("v3", 3, HOUR, priority=5))
     )
 
-    assert _auto_first_solution(depot) == strategy.SAVINGS
-    assert _auto_first_solution(homes) == strategy.PARALLEL_CHEAPEST_INSERTION
-    assert _auto_first_solution(pinned) == strategy.PARALLEL_CHEAPEST_INSERTION
-    assert _auto_first_solution(urgent) == strategy.PARALLEL_CHEAPEST_INSERTION
+    def choice(problem):
+        return _auto_first_solution(problem, Travel(problem))
+
+    assert choice(depot) == strategy.SAVINGS
+    assert choice(homes) == strategy.PARALLEL_CHEAPEST_INSERTION
+    assert choice(pinned) == strategy.PARALLEL_CHEAPEST_INSERTION
+    assert choice(urgent) == strategy.PARALLEL_CHEAPEST_INSERTION
